@@ -25,6 +25,7 @@ from reelgen.cli.output import (
     render_takes,
     takes_ready,
 )
+from reelgen.cli.pipe_inputs import typed_pipes
 from reelgen.cli.typed import FLAGS, as_option
 from reelgen.core.errors import InvalidRequest, ReelgenError, from_validation_error
 from reelgen.core.progress import Progress
@@ -147,8 +148,9 @@ def _run(
     except ValidationError as exc:
         raise fail(as_option(from_validation_error(exc, model=GenerationRequest), flags)) from None
     except ReelgenError as exc:
-        raise fail(as_option(exc, flags)) from None
-    say: Callable[[ReelgenError], ReelgenError] = lambda problem: as_option(problem, flags)  # noqa: E731
+        raise fail(typed_pipes(as_option(exc, flags))) from None
+    # A piped input (avatar --audio <(...)) is named as typed, not as the copy the run read.
+    say: Callable[[ReelgenError], ReelgenError] = lambda problem: typed_pipes(as_option(problem, flags))  # noqa: E731
     if count == 1:
         render_shown(
             lambda progress: render(

@@ -3,6 +3,8 @@ into a file for the run, as ``--server`` uploads it: the run reads its inputs mo
 
 from __future__ import annotations
 
+import copy
+import re
 import shutil
 import stat
 import tempfile
@@ -16,6 +18,8 @@ from reelgen.core.errors import InvalidRequest, ReelgenError
 
 #: The request's file fields by the option that gives them.
 _FIELDS = {"start_image": "--image", "source_video": "--video", "speech_audio": "--audio"}
+#: Each copy made for a run (its path) by the pipe as typed; kept while its run lasts, for ``typed_pipes``.
+_COPIES: dict[str, str] = {}
 
 
 def _is_pipe(value: Any) -> bool:
@@ -40,18 +44,46 @@ def spooled(fields: dict[str, Any]) -> Iterator[dict[str, Any]]:
         return
     with tempfile.TemporaryDirectory(prefix="reelgen-pipe-") as folder:
         copied = dict(fields)
-        for field in piped:
-            target = Path(folder) / field
-            with Path(fields[field]).expanduser().open("rb") as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
-            copied[field] = str(target)
-            check_copy(field, target, str(fields[field]))
-            console.print(
-                f"[yellow]note:[/] {_FIELDS[field]} {shown(str(fields[field]))} is a pipe, read once for this run; "
-                "its copy is not kept, so `reelgen replay` of this video needs it saved to a file",
-                highlight=False,
-            )
-        yield copied
+        try:
+            for field in piped:
+                typed = str(fields[field])
+                # Named as the pipe, in a folder of its field's (two pipes may share a name): a problem the
+                # run finds in it names the file ("no face found in 63 (a pipe)"), where it said "in start_image".
+                target = Path(folder) / field / f"{Path(typed).name} (a pipe)"
+                target.parent.mkdir()
+                with Path(typed).expanduser().open("rb") as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out)
+                copied[field] = str(target)
+                _COPIES[str(target)] = typed
+                check_copy(field, target, typed)
+                console.print(
+                    f"[yellow]note:[/] {_FIELDS[field]} {shown(typed)} is a pipe, read once for this run; "
+                    "its copy is not kept, so `reelgen replay` of this video needs it saved to a file",
+                    highlight=False,
+                )
+            yield copied
+        finally:
+            for field in piped:
+                _COPIES.pop(str(copied[field]), None)
+
+
+def typed_pipes(problem: ReelgenError) -> ReelgenError:
+    """``problem`` naming each pipe as typed ("/dev/fd/63 (a pipe)") where it named the pipe's copy: its path
+    (``/tmp/reelgen-pipe-x/speech_audio/63 (a pipe)``, a file the person never saw and gone once the run
+    ends) or its bare name. Problems that name no copy come back as they were."""
+    if not _COPIES:
+        return problem
+    names = {Path(copy).name: typed for copy, typed in _COPIES.items()}
+    # The whole path first; a bare name only where no path leads to it.
+    pattern = "|".join(
+        [re.escape(copy) for copy in _COPIES] + [rf"(?<![\w/.-]){re.escape(name)}" for name in names]
+    )
+    message = re.sub(pattern, lambda m: f"{_COPIES.get(m[0]) or names[m[0]]} (a pipe)", problem.message)
+    if message == problem.message:
+        return problem
+    renamed = copy.copy(problem)
+    renamed.args, renamed.message = (message,), message
+    return renamed
 
 
 #: What each kind of input must hold, checked on the copy so the refusal names the pipe typed.
