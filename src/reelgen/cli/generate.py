@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -370,9 +371,7 @@ def animate(
 
       reelgen animate first.png "it blooms" --end-image last.png -m wan-flf2v
     """
-    from reelgen.core.backends.source_clip import is_clip
-
-    if is_clip(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
+    if _is_clip(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
         said = (
             "is not a readable image but a video; animate brings a still image to life; to make a video from "
             f"this one, use `reelgen generate PROMPT --video {image}`"
@@ -384,6 +383,22 @@ def animate(
     fields |= dict(end_image=end_image, num_frames=frames, seconds=seconds, width=width, height=height)
     fields |= dict(steps=steps, seed=seed)
     _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"}, count=count)
+
+
+def _is_clip(image: str) -> bool:
+    """``is_clip`` without Pillow's decompression-bomb warning or error: a 12000x9000 photo printed Pillow's
+    "could be decompression bomb DOS attack" warning, and a 20000x10000 one failed as an internal error,
+    where the run refuses either in words (too large, and the most pixels an input image may have)."""
+    from PIL import Image
+
+    from reelgen.core.backends.source_clip import is_clip
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            return is_clip(image)
+        except Image.DecompressionBombError:  # a picture, too large for Pillow's own limit: the run says so
+            return False
 
 
 def register(app: typer.Typer) -> None:
