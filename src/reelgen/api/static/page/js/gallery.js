@@ -91,7 +91,9 @@ export function mountGallery(section, ctx) {
       ["End image", p.end_image ? "pinned the last frame" : null],
       // The gallery's player starts muted: whether the clip has sound is said here, from the record.
       ["Sound", p.audio === true ? "made with the video" : p.audio === false ? "none (turned off)" : null],
-      ["How much changed", p.source_video && p.source_strength != null ? Number(p.source_strength).toFixed(2) : null],
+      // A restyle's: an extend's (or an avatar's) record keeps the core's default 0.7, which nothing read.
+      ["How much changed", p.source_video && !["extend", "avatar"].includes(p.task) && p.source_strength != null
+        ? Number(p.source_strength).toFixed(2) : null],
       ["Task", p.task ? taskName(p.task) : null],
       // "Origin", not "From": "From: enhanced from 03ed13da" said "from" twice.
       ["Origin", originText(v)],
