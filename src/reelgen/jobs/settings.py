@@ -128,8 +128,8 @@ class JobSettings(BaseSettings):
     max_queue: int = Field(
         default=1000,
         ge=1,
-        description="Most jobs waiting in the queue; a request past it is refused as full (429) "
-        "with a time to retry after.",
+        description="Jobs waiting in the queue at which a request that makes one is refused as full (429) "
+        "with a time to retry after; a batch, shoot-out or project queues its items past it.",
     )
     max_attempts: int = Field(
         default=2,
