@@ -200,7 +200,7 @@ class StoreCore:
         wrote = False
         try:
             with self._writer_turn() as writer, writer.begin() as conn:
-                before = _changes(conn) if self._full else None
+                before = _changes(conn)  # read always: another thread may find the database full meanwhile
                 yield conn, pending
                 wrote = self._full and _wrote(conn, before)
         except sa.exc.OperationalError as exc:
