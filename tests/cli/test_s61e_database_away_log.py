@@ -58,6 +58,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, io.StringIO]]
         serve_logs.startup_failure_in_one_line,
         serve_logs.database_away_in_one_line,
     ]
+    # As serve leaves it; another test's uvicorn may have configured it otherwise (level, disabled).
+    was = (logger.level, logger.disabled)
+    logger.setLevel(logging.INFO)
+    logger.disabled = False
     logger.addHandler(handler)
     for f in filters:
         logger.addFilter(f)
@@ -78,6 +82,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, io.StringIO]]
         logger.removeHandler(handler)
         for f in filters:
             logger.removeFilter(f)
+        logger.setLevel(was[0])
+        logger.disabled = was[1]
 
 
 def test_a_request_the_database_refused_is_one_line_and_a_bug_keeps_its_traceback(
