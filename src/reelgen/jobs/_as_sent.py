@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reelgen.core.encode import CONTAINERS, METADATA_KEY, read_metadata
+from reelgen.core.enhance.clock import muxer_options
 from reelgen.jobs.events import RunResult
 
 R = TypeVar("R", bound=RunResult)
@@ -83,20 +84,29 @@ def _remux(source: Path, target: Path, record: dict[str, Any]) -> None:
     """``source``'s streams copied into ``target`` with ``record`` as its tag, nothing encoded again."""
     import av
 
-    options = CONTAINERS[target.suffix.lower()][3]
-    with av.open(str(source)) as src, av.open(str(target), mode="w", options=options) as dst:
-        dst.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
-        # Subtitles too: an enhanced upload carries its text tracks, which this copy dropped.
-        kept = [s for s in src.streams if s.type in ("video", "audio", "subtitle")]
-        streams = {s.index: dst.add_stream_from_template(s) for s in kept}
-        for stream in kept:  # a track's language and name, which the template leaves behind
-            for key in ("language", "title"):
-                if key in stream.metadata:
-                    streams[stream.index].metadata[key] = stream.metadata[key]
-        for packet in src.demux(*kept):
-            # The demuxer's empty packet at the end; not "dts is None": Matroska gives H.264's packets
-            # no dts, and skipping those left an MKV film with no picture at all.
-            if not packet.size:
-                continue
-            packet.stream = streams[packet.stream.index]
-            dst.mux(packet)
+    suffix = target.suffix.lower()
+    with av.open(str(source)) as src:
+        # Above 1000 fps an MP4's edit list timed in FFmpeg's default milliseconds cut the last frames
+        # that the enhance itself had kept: the same movie clock as its output.
+        options = muxer_options(suffix, CONTAINERS[suffix][3], src)
+        with av.open(str(target), mode="w", options=options) as dst:
+            _copy(src, dst, record)
+
+
+def _copy(src: Any, dst: Any, record: dict[str, Any]) -> None:
+    """``src``'s picture, sound and text packets into ``dst``, with ``record`` as its tag."""
+    dst.metadata[METADATA_KEY] = json.dumps(record, sort_keys=True, default=str)
+    # Subtitles too: an enhanced upload carries its text tracks, which this copy dropped.
+    kept = [s for s in src.streams if s.type in ("video", "audio", "subtitle")]
+    streams = {s.index: dst.add_stream_from_template(s) for s in kept}
+    for stream in kept:  # a track's language and name, which the template leaves behind
+        for key in ("language", "title"):
+            if key in stream.metadata:
+                streams[stream.index].metadata[key] = stream.metadata[key]
+    for packet in src.demux(*kept):
+        # The demuxer's empty packet at the end; not "dts is None": Matroska gives H.264's packets
+        # no dts, and skipping those left an MKV film with no picture at all.
+        if not packet.size:
+            continue
+        packet.stream = streams[packet.stream.index]
+        dst.mux(packet)
