@@ -157,7 +157,25 @@ def lora_path(folder: Path, name: str, param: str) -> Path:
     past = _past_the_listing(folder, pure) if len(names) >= MAX_LISTED else None
     if past is not None:  # a folder of thousands: the 2001st file was "no LoRA" though it lay there
         return past
+    inside = _files_in(names, pure)
+    if inside is not None:  # a training run's output folder: the CLI's --lora DIR names its files too
+        raise ApiError(400, f"{param}: {inside}", param=param)
     raise ApiError(400, f"{param}: {_not_listed(folder, pure, name)}; {_listing(names, folder)}", param=param)
+
+
+def _files_in(names: dict[str, Path], pure: PurePosixPath) -> str | None:
+    """Where ``pure`` is a folder inside the LoRA folder holding LoRAs, words naming them; else None.
+
+    A training run's output folder named whole was "no LoRA 'run1' in the server's LoRA folder", and
+    its files were lost among the folder's others in the list of valid names."""
+    folder = pure.as_posix().rstrip("/")
+    if folder in ("", "."):
+        return None
+    inside = [listed for listed in names if listed.startswith(f"{folder}/")]
+    if not inside:
+        return None
+    shown = ", ".join(inside[:_NAMED]) + (f" and {len(inside) - _NAMED} more" if len(inside) > _NAMED else "")
+    return f"{folder!r} is a folder in the server's LoRA folder; name a {SUFFIX} file in it: {shown}"
 
 
 def _past_the_listing(folder: Path, pure: PurePosixPath) -> Path | None:
