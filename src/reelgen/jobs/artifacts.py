@@ -64,7 +64,16 @@ _INPUT_SUFFIXES = {
 
 #: Suffixes naming the same kind of file (``photo.jpeg`` holds what the server calls ``.jpg``; the
 #: server names a video by its container family, so ``.mkv`` is kept as ``.webm``, ``.mov`` as ``.mp4``).
-_ALIKE = {".jpeg": ".jpg", ".tiff": ".tif", ".mkv": ".webm", ".mov": ".mp4", ".m4v": ".mp4"}
+_ALIKE = {
+    ".jpeg": ".jpg",
+    ".tiff": ".tif",
+    ".mkv": ".webm",
+    ".mov": ".mp4",
+    ".m4v": ".mp4",
+    # Ogg voices: a voice note is often named .opus (WhatsApp, Telegram) or .oga.
+    ".opus": ".ogg",
+    ".oga": ".ogg",
+}
 #: A file name kept as sent: no folder, no control character, not hidden.
 _SAFE_NAME = re.compile(r"^[^./\x00-\x1f\x7f][^/\x00-\x1f\x7f]*$")
 #: A stored upload: the server's id, then the name it was sent under, if any.
