@@ -24,6 +24,7 @@ from reelgen.core.shootout.lock import report_folder_held
 from reelgen.core.shootout.plan import Trial, plan_shootout
 from reelgen.core.shootout.report import remove_report
 from reelgen.core.shootout.results import TrialResult, failed_result, trial_result
+from reelgen.core.shootout.run import listed
 from reelgen.core.shootout.score import ranking, score_trials
 from reelgen.core.shootout.spec import PromptsFile
 from reelgen.jobs.kinds._folder_holds import FolderHolds
@@ -190,20 +191,12 @@ class ShootoutKind(ParentKind[ShootoutPayload]):
         said = f"cancelled by request after {len(ended)} of {len(trials)} trial(s), with its children"
         said += ": no report was written"
         if kept:
-            said += f"; the clips made so far are in {folder / CLIPS} (finished: {_listed(kept)})"
+            said += f"; the clips made so far are in {folder / CLIPS} (finished: {listed(kept)})"
         return "; ".join([said, *lost])
 
 
 #: A trial's child that ran to an end, not cancelled with its shoot-out.
 _ENDED = (JobStatus.COMPLETED, JobStatus.FAILED)
-#: Finished trials a cancel's message names before "and N more".
-_NAMED = 10
-
-
-def _listed(keys: list[str]) -> str:
-    """``a, b, c`` or ``a, ... j and 4 more``: a shoot-out has up to 32 models on many prompts."""
-    more = f" and {len(keys) - _NAMED} more" if len(keys) > _NAMED else ""
-    return ", ".join(keys[:_NAMED]) + more
 
 
 def _placed(trial: Trial, child: Job, folder: Path) -> tuple[dict[str, Any], Path]:
