@@ -118,6 +118,12 @@ export function mountShootouts(section, ctx) {
   const usable = ctx.models.filter((m) => (m.tasks.includes("t2v") || m.tasks.includes("i2v")) && m.weights.present);
   const models = el("div", { class: "model-checks", role: "group", "aria-label": "Models" },
     usable.map((m) => el("label", { class: "check" }, el("input", { type: "checkbox", name: "so-model", value: m.id }), ` ${m.id}`)));
+  // The hint promises the order they were ticked in: the boxes' own order is the list's.
+  const ticked = [];
+  models.addEventListener("change", ({ target }) => {
+    if (ticked.includes(target.value)) ticked.splice(ticked.indexOf(target.value), 1);
+    if (target.checked) ticked.push(target.value);
+  });
   const prompts = el("textarea", { rows: 4, placeholder: "a red fox trotting through fresh snow\nwaves breaking at dusk" });
   const steps = el("input", { type: "number", min: 1, max: 1000, inputmode: "numeric", placeholder: "each model's own" });
   const frames = el("input", { type: "number", min: 1, max: 100000, inputmode: "numeric", placeholder: "each model's own" });
@@ -131,7 +137,7 @@ export function mountShootouts(section, ctx) {
     el("fieldset", { class: "field", dataset: { param: "models" }, "aria-describedby": "sf-models-hint sf-models-err" },
       el("legend", {}, "Models"), models,
       el("p", { class: "hint", id: "sf-models-hint" }, usable.length
-        ? "Models whose weights are on the server, run in the order ticked here, one trial at a time; image-to-video ones animate the prompts' images."
+        ? "Models whose weights are on the server, run in the order you tick them, one trial at a time; image-to-video ones animate the prompts' images."
         : ["No video model has its weights on this server; fetch one with ", el("code", {}, "reelgen pull"), " where it runs."]),
       el("p", { class: "field-error", id: "sf-models-err", hidden: true })),
     labelled({ prefix: "sf", param: "prompts", label: "Prompts", control: prompts,
@@ -195,7 +201,9 @@ export function mountShootouts(section, ctx) {
     ev.preventDefault();
     clearErrors(form);
     if (unreadableNumber(form)) return;
-    const chosen = [...models.querySelectorAll("input:checked")].map((i) => i.value);
+    // A box the browser itself ticked (restoring a form) sent no change: it goes after, in the list's order.
+    const checked = [...models.querySelectorAll("input:checked")].map((i) => i.value);
+    const chosen = [...ticked.filter((id) => checked.includes(id)), ...checked.filter((id) => !ticked.includes(id))];
     if (!chosen.length) return showError(form, "models", "Tick at least one model.");
     // Prompt lines carry no image: each trial of a model that starts only from one failed in the report.
     const imageOnly = chosen.filter((id) => !usable.find((m) => m.id === id).tasks.includes("t2v"));
