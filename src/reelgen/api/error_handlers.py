@@ -6,6 +6,7 @@ import logging
 import typing
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -174,6 +175,13 @@ def _methods_of(request: Request) -> list[str]:
     return methods
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A job-database error answered here, not by the catch-all: Starlette raises again whatever its
+    ``Exception`` handler answered, and the server then logged uvicorn's "Exception in ASGI
+    application" with a 100-line traceback per request while the database was away."""
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     away = database_words(exc)
     if away is not None:
@@ -196,4 +204,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ReelgenError, _reelgen_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(sa.exc.DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -175,7 +175,6 @@ def serve(
         logging.getLogger("uvicorn.error").addFilter(serve_logs.quiet_stream_cancels)
         logging.getLogger("uvicorn.error").addFilter(serve_logs.streams_closed_as_info)
         logging.getLogger("uvicorn.error").addFilter(serve_logs.startup_failure_in_one_line)
-        logging.getLogger("uvicorn.error").addFilter(serve_logs.database_away_in_one_line)
         # uvicorn raises the stopping signal again once it has shut down: SIGTERM's default action
         # ended the process before the last line, and SIGINT's KeyboardInterrupt reached the CLI's
         # catch-all, whose "error: stopped with Ctrl-C" came after it. Both are a stop, said alike.

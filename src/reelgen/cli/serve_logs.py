@@ -38,22 +38,6 @@ def streams_closed_as_info(record: logging.LogRecord) -> bool:
     return True
 
 
-def database_away_in_one_line(record: logging.LogRecord) -> bool:
-    """Drop uvicorn's traceback of a request the job database refused (stopped, unreachable, locked).
-
-    The API answers such a request 503 ``database_unavailable`` and logs it in one line
-    (``api/error_handlers.py``), but Starlette raises an error its catch-all handler answered again,
-    and uvicorn printed it as "Exception in ASGI application" with a 100-line traceback: one per
-    request while the database was away. ``REELGEN_TRACEBACK=1`` keeps it.
-    """
-    exc = record.exc_info[1] if record.exc_info else None
-    if exc is None or os.environ.get("REELGEN_TRACEBACK"):
-        return True
-    from reelgen.jobs.loop_trouble import database_words  # sqlalchemy: only once a request failed
-
-    return database_words(exc) is None
-
-
 def startup_failure_in_one_line(record: logging.LogRecord) -> bool:
     """Drop uvicorn's records of a job service that failed to start: the whole traceback, then
     "Application startup failed. Exiting.". ``serve`` says the failure in one line instead (``said_failure``);
