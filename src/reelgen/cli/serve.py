@@ -77,7 +77,8 @@ def serve(
     default and meaning by `reelgen serve --settings`; a bad one is named
     before anything starts, and so is a name reelgen does not read (a typo).
     Ctrl-C puts running jobs back in the queue: they run
-    when the server starts again on the same data.
+    when the server starts again on the same data, or sooner
+    on another server that shares its job database.
 
     Examples:
       reelgen serve                          # http://127.0.0.1:8000, loopback
