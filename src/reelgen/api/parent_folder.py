@@ -20,6 +20,9 @@ from reelgen.core.flock import LockHeld, try_flock
 from reelgen.jobs.records import kind_noun
 from reelgen.jobs.service import JobService
 
+#: What a batch holding its folder's lock is doing there, as a refusal says it.
+BATCH_WRITING = "another batch is writing its clips and summary"
+
 
 def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind: str, writes: str) -> None:
     """A 409 naming the ``kind`` job (``batch``, ``shootout``) that has not ended and writes into ``folder``.
@@ -93,20 +96,21 @@ def taken_back_if_refused() -> Iterator[None]:
         _MADE.reset(token)
 
 
-def refuse_a_locked_folder(folder: str) -> None:
-    """A 409 when another process's batch (an in-process `reelgen batch`) holds ``folder``'s lock now.
+def refuse_a_locked_folder(folder: str, lock_file: Path = LOCK_FILE, writing: str = BATCH_WRITING) -> None:
+    """A 409 when another process's run (an in-process `reelgen batch` or `reelgen shootout`) holds
+    ``folder``'s ``lock_file`` now; ``writing`` says what it is doing there.
 
     Such a folder was answered 202, and the job then failed folder_in_use. Only a lock file that is
     there is tried, so nothing is made; the lock is tried shared and not kept, so two such checks
     never refuse each other (a run taking the lock in that instant is refused as if one held it).
     """
     try:
-        fd = try_flock(Path(folder) / LOCK_FILE, shared=True, create=False)
+        fd = try_flock(Path(folder) / lock_file, shared=True, create=False)
     except LockHeld as held:
         raise ApiError(
             409,
-            f"output_folder {folder}: another batch is writing its clips and summary there now "
-            f"({held.holder}); wait for it to end (or stop it), or set another output_folder",
+            f"output_folder {folder}: {writing} there now ({held.holder}); wait for it to end (or stop it), "
+            "or give another output_folder",
             param="output_folder",
             code="folder_in_use",
         ) from None

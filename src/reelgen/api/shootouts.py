@@ -11,7 +11,6 @@ Trials run one at a time, so no two share a GPU and their timings are fair.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -44,11 +43,15 @@ from reelgen.api.fanout import (
     writable_folder,
 )
 from reelgen.api.files import FileAnswer
-from reelgen.api.parent_folder import claiming_folders, refuse_a_busy_folder, taken_back_if_refused
+from reelgen.api.parent_folder import (
+    claiming_folders,
+    refuse_a_busy_folder,
+    refuse_a_locked_folder,
+    taken_back_if_refused,
+)
 from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError
-from reelgen.core.flock import LockHeld, try_flock
 from reelgen.core.media import load_image
 from reelgen.core.shootout.lock import LOCK_FILE
 from reelgen.core.shootout.plan import plan_shootout
@@ -65,6 +68,9 @@ MAX_MODELS = 32
 MODELS_TAKES = (
     f'1 to {MAX_MODELS} model names to compare, e.g. ["ltx-tiny", "wan-tiny"] (GET /v1/models lists them)'
 )
+
+#: What an in-process shoot-out holding its folder's lock is doing there, as a refusal says it.
+SHOOTOUT_WRITING = "another shoot-out is writing its clips and report"
 
 router = APIRouter(prefix="/v1", tags=["shootouts"], dependencies=[Depends(authorized)], responses=ERRORS)
 
@@ -241,27 +247,6 @@ def shootout_payload(body: ShootoutCreate) -> ShootoutPayload:
     )
 
 
-def refuse_a_locked_report_folder(folder: str) -> None:
-    """A 409 when another process's shoot-out (an in-process `reelgen shootout`) holds ``folder``'s lock now.
-
-    Such a folder was answered 202 with a job that had failed at once (folder_in_use), where a batch's is
-    a 409 with no job. Only a lock file that is there is tried (nothing is made), shared and not kept.
-    """
-    try:
-        fd = try_flock(Path(folder) / LOCK_FILE, shared=True, create=False)
-    except LockHeld as held:
-        raise ApiError(
-            409,
-            f"output_folder {folder}: another shoot-out is writing its clips and report there now "
-            f"({held.holder}); wait for it to end (or stop it), or give another folder",
-            param="output_folder",
-            code="folder_in_use",
-        ) from None
-    except OSError:
-        return  # no lock file (or none this server can lock): the job's own lock still decides
-    os.close(fd)  # not kept: closing lets go of the shared lock
-
-
 def _in_body_words(exc: ReelgenError) -> ApiError:
     """The plan's error naming the body's field: a prompts file's ``prompts[0].image`` is this body's
     ``prompts.prompts[0].image``, as the folder checks above name it."""
@@ -306,9 +291,8 @@ async def create_shootout(
                     existing = service.replay(idempotency_key, body_fingerprint)
                     if existing is not None:
                         return existing, True
-                refuse_a_locked_report_folder(
-                    payload.output_folder
-                )  # held by a run outside this server's jobs
+                # Held by a run outside this server's jobs (an in-process `reelgen shootout`).
+                refuse_a_locked_folder(payload.output_folder, LOCK_FILE, SHOOTOUT_WRITING)
                 return service.submit_or_replay(
                     payload,
                     kind=SHOOTOUT,
