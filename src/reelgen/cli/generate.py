@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -283,6 +284,12 @@ def generate(
         raise fail(as_option(strength_without_video() if video is None else strength_with_extend()))
     if weights is not None and model == "auto":
         raise fail(_weights_without_model(weights))
+    for flag, picture in (("--image", image), ("--end-image", end_image)):
+        if picture is not None and _is_clip(picture):  # it was "not a readable image (cannot identify ...)"
+            said = f"{flag}: {picture} is a video, not an image; give a still image"
+            if flag == "--image":
+                said += f", or the clip as --video (`reelgen generate PROMPT --video {shlex.quote(picture)}`)"
+            raise fail(InvalidRequest(said))
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
     # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
     implied = GenerationRequest.model_construct(
