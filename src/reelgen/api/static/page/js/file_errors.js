@@ -4,9 +4,13 @@
 /** "the project file line 5, column 1: problem": the server's place in a file (core/textfile.py). */
 const PLACE = /^(?:the )?(.+?) line (\d+), column (\d+): ([\s\S]*)$/;
 
-/** `text` with its first letter a capital: the server's messages start lower-case, as parts of a sentence. */
+/**
+ * `text` with its first letter a capital: the server's messages start lower-case, as parts of a sentence.
+ * One that starts with a field's path ("defaults.size is not a known field", "scenes[1].prompt ...")
+ * keeps it as written: "Defaults.size" named a field the file cannot hold (its keys are case-sensitive).
+ */
 export function capital(text) {
-  return text ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+  return /^[a-z]+ /.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }
 
 /** The longest quoted line: the rest of a long line is cut with "…". */
