@@ -1,5 +1,5 @@
 """``reelgen generate --image clip.mp4`` says the file is a video and where a video goes, as ``animate`` does:
-it said "not a readable image (cannot identify image file)", no way on."""
+it said "not a readable image (cannot identify image file)", as of a broken picture, with no way on."""
 
 from __future__ import annotations
 
@@ -35,8 +35,12 @@ def test_a_clip_given_as_a_picture_is_said_to_be_a_video(tmp_path: Path, flag: s
     result = CliRunner().invoke(app, [*argv, "-o", str(tmp_path / "x.mp4")])
     out = " ".join(result.output.split())
     assert result.exit_code == 2, out
-    assert f"{flag}: {clip} is a video, not an image; give a still image" in out, out
+    assert (
+        f"{flag}: {clip} is not a readable image but a video; valid: BMP, GIF, JPEG, PNG, TIFF, WEBP" in out
+    ), out
     assert "cannot identify" not in out
     if flag == "--image":  # the way on, quoted for a shell
-        assert f"reelgen generate PROMPT --video '{clip}'" in out, out
+        assert (
+            f"to start from this clip, give it as --video (`reelgen generate PROMPT --video '{clip}'`)" in out
+        ), out
     assert not (tmp_path / "x.mp4").exists()

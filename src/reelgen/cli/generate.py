@@ -285,10 +285,14 @@ def generate(
     if weights is not None and model == "auto":
         raise fail(_weights_without_model(weights))
     for flag, picture in (("--image", image), ("--end-image", end_image)):
-        if picture is not None and _is_clip(picture):  # it was "not a readable image (cannot identify ...)"
-            said = f"{flag}: {picture} is a video, not an image; give a still image"
+        # A clip here was "not a readable image (cannot identify image file)": said to be one, as animate says.
+        if picture is not None and _is_clip(picture):
+            from reelgen.core.media import IMAGE_FORMATS
+
+            said = f"{flag}: {picture} is not a readable image but a video; valid: {', '.join(sorted(IMAGE_FORMATS))}"
             if flag == "--image":
-                said += f", or the clip as --video (`reelgen generate PROMPT --video {shlex.quote(picture)}`)"
+                command = f"reelgen generate PROMPT --video {shlex.quote(picture)}"
+                said += f"; to start from this clip, give it as --video (`{command}`)"
             raise fail(InvalidRequest(said))
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
     # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
