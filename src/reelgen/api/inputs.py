@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -317,13 +318,51 @@ async def _store_image(request: Request, source: Source, param: str, key: str, s
         param = param.removesuffix(".image_url")
     else:
         image = await source.read()
-    probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, param)
+    try:
+        probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, param)
+    except ApiError as exc:
+        raise await run_in_threadpool(_no_picture, exc, image) from None
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, param), limiter=decodes(request))
     sent_as = source.filename if isinstance(source, UploadFile) else source  # the record names it so
     path = await run_in_threadpool(service_of(request).save_input, probed.data, probed.suffix, sent_as)
     saved.paths.append(path)
     saved.digest[key] = hashlib.sha256(image).hexdigest()
     return str(path)
+
+
+#: The brands an ISO media file of still pictures starts with: a HEIC/HEIF or AVIF photo, not a clip.
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif")
+
+
+def _no_picture(exc: ApiError, data: bytes) -> ApiError:
+    """``exc`` said better where the upload is no picture at all: all three were "not a readable image",
+    the words for a broken picture, with no way on."""
+    if exc.code != "invalid_image" or "not a readable image" not in exc.message:
+        return exc
+    param = exc.param or "input_reference"
+    valid = exc.message.partition("; ")[2]  # "valid formats: JPEG, PNG, ..."
+    if not data:
+        said = "the file is empty (0 bytes): an upload that sent nothing"
+    elif data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        said = "a HEIC/HEIF photo (as an iPhone takes) is not taken here; send it as JPEG or PNG"
+    elif _a_clip(data):
+        said = "it is a video, not an image; send a still image"
+        said += ", or send the clip as source_video to start from it" if param == "input_reference" else ""
+    else:
+        return exc
+    return ApiError(exc.status, f"{param}: {said}; {valid}", param=param, code=exc.code)
+
+
+def _a_clip(data: bytes) -> bool:
+    """Whether FFmpeg reads ``data`` as a moving picture (not a still it reads as one frame)."""
+    import av
+
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            name = container.format.name
+            return bool(container.streams.video) and not name.endswith("_pipe") and name != "image2"
+    except (av.error.FFmpegError, OSError, ValueError):
+        return False
 
 
 async def save_inputs(
