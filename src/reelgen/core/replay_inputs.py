@@ -28,7 +28,7 @@ def put_back(gone: Sequence[str], video: Path | None = None) -> str:
         )
     if gone and all(line.startswith("weights:") for line in gone):
         return "put it back at that path (--weights files are found only there)"
-    if gone and all(line.endswith(NO_PATH) for line in gone):  # there is no path to put it back at
+    if gone and all(line.endswith((NO_PATH, PIPED)) for line in gone):  # there is no path to put it back at
         return "say where it is with --input PARAM=FILE (checked by its recorded SHA-256)"
     return PUT_BACK
 
@@ -39,6 +39,17 @@ _GONE_BY_NAME = re.compile(r"(?!weights:)[^:]+: (?P<name>[^/\\]+) no longer exis
 
 #: Said of a LoRA whose recorded path is empty (a record edited by hand).
 NO_PATH = "the record names no file (its path is empty)"
+#: Said of an input the run read from a pipe (``reelgen avatar --image <(...)``): its copy went with the run.
+PIPED = "read once for that run and not kept"
+
+
+def _piped(path: str) -> str | None:
+    """The pipe's name where ``path`` is the copy ``cli.pipe_inputs`` made of one, in a ``reelgen-pipe-*``
+    folder (``/tmp/reelgen-pipe-x/start_image/63 (a pipe)``; before, ``/tmp/reelgen-pipe-x/start_image``)."""
+    copy = Path(path)
+    if copy.parent.parent.name.startswith("reelgen-pipe-"):
+        return copy.name.removesuffix(" (a pipe)")
+    return "" if copy.parent.name.startswith("reelgen-pipe-") else None
 
 
 def lora_params(loras: Sequence[LoraSpec]) -> list[str]:
@@ -121,7 +132,10 @@ def unusable_files(
     gone, changed = [], []
     for param, path in request.input_files():
         digest = recorded.get(param, {}).get("sha256")
-        if not Path(path).is_file():
+        piped = _piped(path) if not Path(path).is_file() else None
+        if piped is not None:  # "put it back at that path": a temporary copy the person never saw
+            gone.append(f"{param} came from a pipe{f' ({piped})' if piped else ''}, {PIPED}")
+        elif not Path(path).is_file():
             gone.append(f"{param}: {path} no longer exists")
         elif not isinstance(digest, str):
             # Every video reelgen makes records each input's hash; without it "the same inputs" is a guess.
