@@ -3,9 +3,10 @@
 Everything a person could get wrong is answered here with a 400 naming the
 field, before a job exists: audio that is not audio, silent or longer than
 ``REELGEN_AVATAR_MAX_SECONDS``; an image that is broken or shows no face (or
-fewer faces than ``face_index`` counts); a video that is not one, or shows no face.
-A video's frames are searched only up to the first face, so a clip with one
-costs a frame's decode here; the worker tracks the face through them all.
+fewer faces than ``face_index`` counts); a video that is not one, or shows no face
+in the frames the dub shows (with text, searched once the text is spoken, by
+``video_face``). A video's frames are searched only up to the first face, so a
+clip with one costs a frame's decode here; the worker tracks the face through them all.
 """
 
 from __future__ import annotations
@@ -229,15 +230,13 @@ def _whole_video(path: Path) -> None:
         raise ApiError(400, exc.message, param="video") from None
 
 
-def _video_face(path: Path, face_index: int | None, voice_s: float | None) -> None:
-    """A 400 in the run's words for a video in which no frame a dub shows has a face (or too few for
-    ``face_index``); ``voice_s``, the voice's length where it was uploaded, says which frames it shows."""
+def video_face(path: str | Path, face_index: int | None, num_frames: int, fps: float = _DUB_FPS) -> None:
+    """A 400 in the run's words for a video in which none of the ``num_frames`` frames a dub at ``fps``
+    shows has a face (or too few for ``face_index``). The frames past the dub's are never decoded."""
     from reelgen.core.face.source import video_has_face
 
-    # One frame more than the voice lasts: the worker rounds the length it reads at the voice's own rate.
-    frames = None if voice_s is None else round(voice_s * _DUB_FPS) + 1
     try:
-        video_has_face(path, face_index, "the video", _DUB_FPS, frames)
+        video_has_face(path, face_index, "the video", fps, num_frames)
     except ReelgenError as exc:
         raise wire_error(exc, "video") from None
 
@@ -356,8 +355,13 @@ async def save_uploads(
         path = await keep("video", uploads.video, suffix)
         await anyio.to_thread.run_sync(functools.partial(_whole_video, path), limiter=limiter)
         # A video with no face was queued and failed on the worker; `reelgen avatar` refuses it at once.
-        face = functools.partial(_video_face, path, face_index, voice_s)
-        await anyio.to_thread.run_sync(face, limiter=limiter)
+        # Text has no length until it is spoken: its video is searched then (queue_avatar), over the
+        # frames the speech reaches. Searched here, a faceless 2-minute clip was decoded whole per request.
+        if voice_s is not None:
+            # One frame more than the voice lasts: the worker rounds the length it reads at its own rate.
+            frames = round(voice_s * _DUB_FPS) + 1
+            face = functools.partial(video_face, path, face_index, frames)
+            await anyio.to_thread.run_sync(face, limiter=limiter)
         fields["source_video"] = str(path)
         return fields
     image, where = uploads.image, "the image"

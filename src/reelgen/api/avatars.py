@@ -11,6 +11,8 @@ The request is resolved once, here, in a worker thread: text is spoken with
 Piper (a few seconds, on the CPU, no torch) into ``REELGEN_HOME/speech/``,
 and that WAV is an input file of the job, so it travels to the worker with
 the photo. With no photo or video, the default presenter's photo stands in.
+A video under text has its face looked for once the text is spoken, in the
+frames the speech reaches (a voice file's are searched as it is uploaded).
 """
 
 from __future__ import annotations
@@ -21,16 +23,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from reelgen.api import videos
-from reelgen.api.avatar_inputs import Uploads, save_uploads, wire_error
+from reelgen.api.avatar_inputs import Uploads, save_uploads, video_face, wire_error
 from reelgen.api.deps import IdempotencyKey, authorized, service_of, settings_of
 from reelgen.api.errors import ApiError
-from reelgen.api.inputs import SavedInputs, make_webhook, read_create_body
+from reelgen.api.inputs import SavedInputs, decodes, make_webhook, read_create_body
 from reelgen.api.legacy import wait_ended
 from reelgen.api.models import require_weights
 from reelgen.api.priority_cap import above_cap
@@ -213,6 +216,11 @@ async def queue_avatar(
         inputs = await save_uploads(request, uploads, saved, body.face_index)
         wanted = body.model_dump(mode="json", include=set(AvatarCreate.model_fields))
         body_fingerprint = fingerprint({"avatar": wanted, "files": saved.digest})
+        # Text over a video: its speech and the search of the frames it reaches are a decode's work, and
+        # wait for a decode slot (max_concurrent_decodes), as save_uploads searches a photo, or a video
+        # under a voice file, in one.
+        spoken_over_video = "source_video" in inputs and "speech_audio" not in inputs
+        slot = decodes(request) if spoken_over_video else None
 
         def submit() -> tuple[Job, bool]:
             if key is not None:
@@ -220,12 +228,14 @@ async def queue_avatar(
                 if existing is not None:
                     return existing, True
             # Text is spoken into REELGEN_HOME/speech while resolving; a request refused from here on
-            # (speech too long, weights missing, queue full) takes its WAV away again.
+            # (speech too long, no face where it speaks, weights missing, queue full) takes its WAV away again.
             with speaking(body.text, body.voice):
                 try:
                     resolved = resolve(_avatar_request(body, inputs))
                 except ReelgenError as exc:
                     raise wire_error(exc, face) from None
+                if spoken_over_video:  # its length known now: the frames the speech reaches, not the clip
+                    video_face(inputs["source_video"], body.face_index, resolved.num_frames, resolved.fps)
                 require_weights(resolved, settings.jobs.ray_address)  # else it fails in the worker
                 return service.submit_or_replay(
                     resolved,
@@ -237,7 +247,7 @@ async def queue_avatar(
                     metadata=body.metadata,
                 )
 
-        made, replayed = await run_in_threadpool(submit)
+        made, replayed = await anyio.to_thread.run_sync(submit, limiter=slot)
         job = made
     finally:
         saved.discard_unless_used(job)
