@@ -16,7 +16,7 @@ from reelgen.cli.client import KeyOpt, server_url
 from reelgen.cli.complete import avatar_model_names
 from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import QuietOpt, fail
-from reelgen.cli.pipe_inputs import spooled
+from reelgen.cli.pipe_inputs import spooled, typed_pipes
 from reelgen.cli.remote import refuse
 
 Opt = typer.Option
@@ -190,8 +190,8 @@ def avatar(
             _run(read, output, None, device, quiet, flags={**FLAGS, **AVATAR_FLAGS})
     except FileNotFoundError as exc:  # never a traceback for a path typed wrong
         raise fail(_missing(exc)) from None
-    except ReelgenError as exc:  # a pipe that gave no face or voice (cli.pipe_inputs)
-        raise fail(exc) from None
+    except ReelgenError as exc:  # a pipe that gave no face or voice (cli.pipe_inputs): named as typed
+        raise fail(typed_pipes(exc)) from None
 
 
 def _check_video_face(fields: dict[str, Any]) -> None:
@@ -221,11 +221,10 @@ def _check_video_face(fields: dict[str, Any]) -> None:
         video_has_face(str(Path(video).expanduser()), index, Path(video).name, fps, frames)
     except InvalidRequest as exc:
         if exc.param == "options.face_index":
-            raise fail(
-                InvalidRequest("--face-index" + exc.message.removeprefix("options.face_index"))
-            ) from None
+            said = InvalidRequest("--face-index" + exc.message.removeprefix("options.face_index"))
+            raise fail(typed_pipes(said)) from None
         if exc.param == "start_image":  # choose()'s "no face found in clip.mp4; ..."
-            raise fail(exc) from None
+            raise fail(typed_pipes(exc)) from None
         # Unreadable or cut short: the run refuses it, naming --video, in the same words.
 
 
