@@ -18,6 +18,7 @@ from reelgen.cli.generate import OutputOpt
 from reelgen.cli.output import QuietOpt, fail
 from reelgen.cli.pipe_inputs import spooled, typed_pipes
 from reelgen.cli.remote import refuse
+from reelgen.cli.typed import local_file
 
 Opt = typer.Option
 
@@ -73,11 +74,27 @@ def pick_avatar_model(name: str) -> str:
 
 
 def avatar(
-    image: Annotated[str | None, Opt("--image", "-i", help="A photo with a face to animate.")] = None,
-    video: Annotated[
-        str | None, Opt("--video", help="A video to dub instead of a photo: only the mouth region changes.")
+    image: Annotated[
+        str | None,
+        Opt("--image", "-i", callback=local_file("a photo"), help="A photo with a face to animate."),
     ] = None,
-    audio: Annotated[str | None, Opt("--audio", "-a", help="The voice: WAV, MP3, FLAC, OGG, M4A ...")] = None,
+    video: Annotated[
+        str | None,
+        Opt(
+            "--video",
+            callback=local_file("a video file"),
+            help="A video to dub instead of a photo: only the mouth region changes.",
+        ),
+    ] = None,
+    audio: Annotated[
+        str | None,
+        Opt(
+            "--audio",
+            "-a",
+            callback=local_file("an audio file"),
+            help="The voice: WAV, MP3, FLAC, OGG, M4A ...",
+        ),
+    ] = None,
     text: Annotated[
         str | None, Opt("--text", "-t", help="Text to speak instead of --audio (Piper TTS).")
     ] = None,

@@ -37,10 +37,18 @@ def target_rate(text: str) -> float:
         ) from None
 
 
-def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
+#: Where a server takes by URL what this command takes only as a file: said beside a URL's refusal.
+_SERVER_URL = {
+    "an image file": "; a server takes an image by URL itself (POST /v1/videos, input_reference.image_url)"
+}
+
+
+def given(what: str, local: bool = False) -> Callable[[typer.CallbackParam, Any], Any]:
     """A check for a parameter naming ``what`` (a file, a method): an empty value is refused, not dropped.
 
     The request takes ``""`` as left out, so ``--image "$UNSET"`` quietly made a text-to-video.
+    ``local``: a file read on this machine, so a URL is refused as one (it was "file https://x/a.png
+    does not exist", as if a download had been tried).
     """
 
     def check(param: typer.CallbackParam, value: Any) -> Any:
@@ -48,9 +56,30 @@ def given(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
             if isinstance(one, str) and not one.strip():
                 optional = param.param_type_name == "option"
                 raise typer.BadParameter(f"it is empty; give {what}" + (", or leave it out" * optional))
+            if local:
+                _not_a_url(one, what)
         return value
 
     return check
+
+
+def local_file(what: str) -> Callable[[typer.CallbackParam, Any], Any]:
+    """A check that refuses only a URL for a parameter naming ``what``, a file read on this machine."""
+
+    def check(param: typer.CallbackParam, value: Any) -> Any:
+        for one in value if isinstance(value, list) else [value]:
+            _not_a_url(one, what)
+        return value
+
+    return check
+
+
+def _not_a_url(value: Any, what: str) -> None:
+    if isinstance(value, str) and "://" in value:  # as a path "https://x" is "https:/x", "does not exist"
+        raise typer.BadParameter(
+            f"{value} is a URL; reelgen does not download inputs: download it first and give "
+            f"{what} on this machine{_SERVER_URL.get(what, '')}"
+        )
 
 
 if sys.platform == "win32":
@@ -81,7 +110,8 @@ def path_named(what: str) -> Callable[[str], PathArgument]:
     return parse
 
 
-IMAGE, VIDEO, LORA_FILE = given("an image file"), given("a video file"), given("a LoRA file")
+IMAGE, VIDEO = given("an image file", local=True), given("a video file", local=True)
+LORA_FILE = given("a LoRA file", local=True)
 WEIGHTS, INTERPOLATOR = given("a folder or checkpoint file"), given("rife, flow or auto")
 DEVICE = given("cpu, cuda or cuda:N")
 UPSCALER = given("esrgan, lanczos, a Real-ESRGAN model name or a checkpoint file")
