@@ -58,11 +58,38 @@ def load_image(path: str | Path, param: str = "image") -> Image.Image:
             param, path, f"{int(counted[1]):,} pixels" if counted else "too many pixels"
         ) from None
     except (OSError, SyntaxError) as exc:
+        valid = f"valid: {', '.join(sorted(IMAGE_FORMATS))}"
+        # An empty file and an iPhone's HEIC photo were both "cannot identify image file", a broken picture's words.
+        head = _head(path)
+        if head is not None and (said := no_picture(head)):
+            raise InvalidRequest(f"{param}: {path}: {said}; {valid}", param=param) from None
         raise InvalidRequest(
-            f"{param}: {path} is not a readable image ({unnamed(exc, path)}); "
-            f"valid: {', '.join(sorted(IMAGE_FORMATS))}",
-            param=param,
+            f"{param}: {path} is not a readable image ({unnamed(exc, path)}); {valid}", param=param
         ) from None
+
+
+#: The brands an ISO media file of still pictures starts with: a HEIC/HEIF or AVIF photo, not a clip.
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"hevc", b"heis", b"mif1", b"msf1", b"avif")
+
+
+def no_picture(head: bytes, verb: str = "give") -> str | None:
+    """What a file starting with ``head`` (its first 12 bytes or more) is where it is no picture Pillow
+    reads and that can be said plainly: empty, or a HEIC/HEIF photo; else None. One wording for the CLI
+    and the API (``verb``: "give" here, "send" for an upload)."""
+    if not head:
+        return "the file is empty (0 bytes)"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return f"a HEIC/HEIF photo (as an iPhone takes) is not taken here; {verb} it as JPEG or PNG"
+    return None
+
+
+def _head(path: str | Path) -> bytes | None:
+    """The first bytes of ``path``; None where it cannot be read (said as before)."""
+    try:
+        with open(path, "rb") as file:
+            return file.read(12)
+    except (OSError, TypeError, ValueError):
+        return None
 
 
 def unnamed(exc: BaseException, path: str | Path) -> str:
