@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,31 @@ def lora_file_problem(path: Path) -> str | None:
         return f"is not a .safetensors file; {LORA_FORMATS}"
     # diffusers' own test: every LoRA format it converts names its layers' keys "lora" somewhere.
     entries = safetensors_file.tensors(header)
+    if extra := _past_the_end(path, entries):
+        return extra
     if not any("lora" in name.lower() for name in entries):
         return NO_LORA_LAYERS
     return _unpaired(entries)
+
+
+def _past_the_end(path: Path, entries: dict[str, dict[str, Any]]) -> str | None:
+    """Bytes after the last tensor's end, said, or None. safetensors refuses such a file ("incomplete
+    metadata, file not fully covered") only once the model has loaded, on the worker: listed as usable
+    and accepted at create, its job then failed."""
+    try:
+        with path.open("rb") as fh:
+            (length,) = struct.unpack("<Q", fh.read(8))
+        held = path.stat().st_size - 8 - length
+    except (OSError, struct.error):
+        return None  # read whole a moment ago: the loader says what became of it
+    ends = [entry.get("data_offsets") for entry in entries.values()]
+    needed = max((o[-1] for o in ends if isinstance(o, list) and o and isinstance(o[-1], int)), default=0)
+    if held <= needed:
+        return None
+    return (
+        f"is damaged: {held - needed:,} bytes follow its tensors' end (they take {needed:,} bytes and the "
+        f"file holds {held:,}), which safetensors refuses; copy or download it again"
+    )
 
 
 #: How each layout names a layer's two halves: PEFT, kohya, diffusers' old processor and text-encoder keys.
