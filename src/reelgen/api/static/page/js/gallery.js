@@ -144,7 +144,8 @@ export function mountGallery(section, ctx) {
     try {
       await saveVideo(v, button);
     } catch (err) {
-      if (!videoDeleted(err)) return say(err.message);
+      // As Delete says "Not deleted: ...": the bare reason under a finished video did not say what failed.
+      if (!videoDeleted(err)) return say(`Not downloaded: ${err.message}`);
       ctx.queue.deleted(v.id);
       state.stale = true; // the next visit shows the gallery without it
       return say(deletedText(v));

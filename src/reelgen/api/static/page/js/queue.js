@@ -281,7 +281,7 @@ export function createQueue(ctx) {
       await saveVideo(card.video, button);
     } catch (err) {
       if (videoDeleted(err)) deleted(card);
-      else cardError(card, err);
+      else cardError(card, new Error(`Not downloaded: ${err.message}`)); // what failed, as a failed Delete says
     }
   }
 
