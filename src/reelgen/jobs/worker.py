@@ -117,6 +117,17 @@ def said_of_inputs(message: str, named: dict[str, str], folder: Path) -> str:
     return message.replace(f"{folder}{os.sep}", "").replace(str(folder), "the job's work folder")
 
 
+def _api_field(param: str | None, message: str) -> str:
+    """``message`` starting with its field as the API names it: a job is read through the API, whose
+    create and refusals name a LoRA ``loras[0].name``; a run's failure said ``loras[0].path``."""
+    from reelgen.core.spec.lora_files import api_named
+
+    named = api_named(param)
+    if param and named != param and message.startswith(param):
+        return f"{named}{message.removeprefix(param)}"
+    return message
+
+
 class VideoWorker:
     """Runs jobs one at a time; a second thread takes ``cancel``, ``info`` and ``free`` calls.
 
@@ -264,7 +275,7 @@ class VideoWorker:
         except Cancelled as exc:
             events.put(RunCancelled(exc.message))
         except ReelgenError as exc:
-            events.put(RunError(exc.code, said_of_inputs(exc.message, named, folder)))
+            events.put(RunError(exc.code, _api_field(exc.param, said_of_inputs(exc.message, named, folder))))
         except Exception as exc:  # a crash in a model must reach the job, not kill the worker
             events.put(
                 RunError("internal_error", said_of_inputs(f"{type(exc).__name__}: {exc}", named, folder))

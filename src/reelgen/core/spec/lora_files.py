@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,18 @@ LORA_SUFFIXES = (".safetensors", ".sft")
 LORA_FORMATS = (
     "LoRAs are taken as .safetensors files only (a .bin, .pt or .ckpt LoRA must be converted first)"
 )
+
+
+#: A LoRA's file as the core names it (``loras[0].path``); a create body names it by ``loras[0].name``.
+_CORE_NAME = re.compile(r"loras\[\d+\]\.path")
+
+
+def api_named(param: str | None) -> str | None:
+    """``param`` as the API names it: a LoRA's file is ``loras[0].name`` there, where the core's
+    ``loras[0].path`` is a field no API request has. Any other param as it came."""
+    if param and _CORE_NAME.fullmatch(param):
+        return param.removesuffix(".path") + ".name"
+    return param
 
 
 def lora_file_problem(path: Path) -> str | None:
