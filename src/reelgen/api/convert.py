@@ -85,9 +85,10 @@ def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | Non
         num_inference_steps=p.get("steps"),
         guidance_scale=p.get("guidance"),
         guidance_scale_2=p.get("guidance_2") if two_experts else None,
-        # Only a run from a source clip used it: shown on every text-to-video video, sent back with
-        # the rest of the parameters it made a 400 ("source_strength needs a source_video").
-        source_strength=p.get("source_strength") if p.get("source_video") else None,
+        # Only a restyle of a source clip uses it: shown on every text-to-video video, sent back with
+        # the rest of the parameters it made a 400 ("source_strength needs a source_video"); an extend
+        # or a dub carries the default that no runner reads, and the API refuses one sent with either.
+        source_strength=p.get("source_strength") if _restyles(p) else None,
         audio=p.get("audio") if sound else None,
         options=p.get("options") or {},
         input_reference=bool(p.get("start_image")),
@@ -98,6 +99,12 @@ def _parameters(job: Job, lora_dir: Path | None = None) -> VideoParameters | Non
         **_enhancement(p.get("enhance") or []),
         **_pins_and_loras(p, lora_dir),
     )
+
+
+def _restyles(payload: dict[str, Any]) -> bool:
+    """Whether the stored request remade its source clip (video-to-video), the one task that reads
+    ``source_strength``."""
+    return bool(payload.get("source_video")) and payload.get("task") in ("v2v", None)
 
 
 def _model_takes(model: str) -> tuple[bool, bool]:
