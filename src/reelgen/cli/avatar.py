@@ -215,8 +215,9 @@ def _check_video_face(fields: dict[str, Any]) -> None:
     """A video to dub with no face in the frames its voice reaches (or fewer than --face-index counts) is
     refused before the model loads, as a photo is: the run found it out once the model had loaded
     (minutes for MuseTalk). Its frames are searched in order up to the first face, so a clip with one
-    costs a frame. With --text, whose length is known only once spoken, the run checks it: searched
-    here, a long interview whose face comes late was searched far past the frames a short text shows.
+    costs a frame. With --text, whose length is known only once spoken, render checks it once spoken,
+    still before the model loads: searched here, a long interview whose face comes late was searched far
+    past the frames a short text shows.
     A file that is no video, or none at all, is left to the run, which says so in its own words."""
     from reelgen.core.errors import InvalidRequest, ReelgenError
     from reelgen.core.face.source import video_has_face

@@ -218,6 +218,14 @@ def render(
 
         if note := check_face(request.start_image, getattr(request.options, "face_index", None)):
             progress.emit(ProgressEvent("plan", 0, 0, 0.0, message=f"warning: {note}"))
+    if request.task is Task.AVATAR and request.source_video:  # a clip to dub: likewise, before any loading
+        from reelgen.core.face.source import video_has_face
+
+        # Only the frames its voice reaches, up to the first face; a text's length is known here, once
+        # spoken. Found by the run, a faceless clip was refused after the model loaded (minutes for MuseTalk).
+        clip = request.source_video
+        face_index = getattr(request.options, "face_index", None)
+        video_has_face(clip, face_index, Path(clip).name, request.fps, request.num_frames)
 
     # 3. Plan memory for this device and budget: once per attempt, here on the worker.
     plan = spec.plan(preset, request, dev, vram_budget_gib)
