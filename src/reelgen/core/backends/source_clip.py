@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,11 +74,17 @@ def read_tail(path: str, fps: float, most: int, *, whole: bool = False) -> tuple
 
 def is_clip(path: str) -> bool:
     """Whether ``path`` is a video clip rather than an image: a command that takes a picture named a
-    clip's reading trouble ("cannot identify image file") instead of the command that takes it."""
+    clip's reading trouble ("cannot identify image file") instead of the command that takes it.
+
+    Only a regular file is opened: opening a FIFO (``<(cat photo.png)``) waited for ever for a writer,
+    or took the picture the run was to read; a pipe or device is said as such by the run's own check."""
     import av
     from PIL import Image, UnidentifiedImageError
 
     from reelgen.core.video_timing import still_image_kind
+
+    if not Path(path).is_file():
+        return False
 
     try:
         with Image.open(path):
