@@ -32,7 +32,7 @@ def test_a_folder_an_in_process_batch_holds_is_refused_at_once(
             f"output_folder {out}: another batch is writing its clips and summary there now "
             "(/data/night.yaml, process "
         )
-        assert error["message"].endswith("or give another output_folder")
+        assert error["message"].endswith("or set another output_folder")
         assert client.get("/v1/batches").json()["data"] == []  # no job queued to fail later
         assert (out / LOCK_FILE).exists()  # the probe left the holder's lock file alone
     # Free again once that run ends: the same request is queued.

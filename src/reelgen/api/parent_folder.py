@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -15,13 +15,10 @@ from reelgen.api.lengths import shown
 from reelgen.api.project_files import NAME_MAX
 from reelgen.api.settings import FolderSettings
 from reelgen.core.atomic import missing_folders, remove_empty
-from reelgen.core.batch.lock import LOCK_FILE
+from reelgen.core.batch.lock import LOCK_FILE, held_words
 from reelgen.core.flock import LockHeld, try_flock
 from reelgen.jobs.records import kind_noun
 from reelgen.jobs.service import JobService
-
-#: What a batch holding its folder's lock is doing there, as a refusal says it.
-BATCH_WRITING = "another batch is writing its clips and summary"
 
 
 def refuse_a_busy_folder(service: JobService, folder: str, key: str | None, kind: str, writes: str) -> None:
@@ -96,9 +93,11 @@ def taken_back_if_refused() -> Iterator[None]:
         _MADE.reset(token)
 
 
-def refuse_a_locked_folder(folder: str, lock_file: Path = LOCK_FILE, writing: str = BATCH_WRITING) -> None:
+def refuse_a_locked_folder(
+    folder: str, lock_file: Path = LOCK_FILE, words: Callable[[str, str, str], str] = held_words
+) -> None:
     """A 409 when another process's run (an in-process `reelgen batch` or `reelgen shootout`) holds
-    ``folder``'s ``lock_file`` now; ``writing`` says what it is doing there.
+    ``folder``'s ``lock_file`` now, said in that run's own ``words`` (``held_words`` of its lock module).
 
     Such a folder was answered 202, and the job then failed folder_in_use. Only a lock file that is
     there is tried, so nothing is made; the lock is tried shared and not kept, so two such checks
@@ -108,11 +107,7 @@ def refuse_a_locked_folder(folder: str, lock_file: Path = LOCK_FILE, writing: st
         fd = try_flock(Path(folder) / lock_file, shared=True, create=False)
     except LockHeld as held:
         raise ApiError(
-            409,
-            f"output_folder {folder}: {writing} there now ({held.holder}); wait for it to end (or stop it), "
-            "or give another output_folder",
-            param="output_folder",
-            code="folder_in_use",
+            409, words("output_folder", folder, held.holder), param="output_folder", code="folder_in_use"
         ) from None
     except OSError:
         return  # no lock file (or none this server can read or lock): the job's own lock still decides

@@ -53,7 +53,7 @@ from reelgen.api.schemas import Status, VideoError
 from reelgen.core.batch.summary import ItemOutcome
 from reelgen.core.errors import ReelgenError
 from reelgen.core.media import load_image
-from reelgen.core.shootout.lock import LOCK_FILE
+from reelgen.core.shootout.lock import LOCK_FILE, held_words
 from reelgen.core.shootout.plan import plan_shootout
 from reelgen.core.shootout.report import foreign_report
 from reelgen.core.shootout.spec import PromptsFile
@@ -68,9 +68,6 @@ MAX_MODELS = 32
 MODELS_TAKES = (
     f'1 to {MAX_MODELS} model names to compare, e.g. ["ltx-tiny", "wan-tiny"] (GET /v1/models lists them)'
 )
-
-#: What an in-process shoot-out holding its folder's lock is doing there, as a refusal says it.
-SHOOTOUT_WRITING = "another shoot-out is writing its clips and report"
 
 router = APIRouter(prefix="/v1", tags=["shootouts"], dependencies=[Depends(authorized)], responses=ERRORS)
 
@@ -292,7 +289,7 @@ async def create_shootout(
                     if existing is not None:
                         return existing, True
                 # Held by a run outside this server's jobs (an in-process `reelgen shootout`).
-                refuse_a_locked_folder(payload.output_folder, LOCK_FILE, SHOOTOUT_WRITING)
+                refuse_a_locked_folder(payload.output_folder, LOCK_FILE, held_words)
                 return service.submit_or_replay(
                     payload,
                     kind=SHOOTOUT,

@@ -31,10 +31,14 @@ def folder_held(
     """
 
     def busy(held: LockHeld) -> FolderBusy:
-        return FolderBusy(
-            f"{field} {folder}: another batch is writing its clips and summary there now "
-            f"({held.holder}); wait for it to end (or stop it), or set another {field}",
-            param=field,
-        )
+        return FolderBusy(held_words(field, folder, held.holder), param=field)
 
     return folder_locked(folder, LOCK_FILE, source, busy)
+
+
+def held_words(field: str, folder: Path | str, holder: str) -> str:
+    """How a folder another batch (``holder``) writes in is refused, by a run and a server alike."""
+    return (
+        f"{field} {folder}: another batch is writing its clips and summary there now "
+        f"({holder}); wait for it to end (or stop it), or set another {field}"
+    )

@@ -30,10 +30,14 @@ def report_folder_held(
     """
 
     def busy(held: LockHeld) -> ReportFolderBusy:
-        return ReportFolderBusy(
-            f"{field} {folder}: another shoot-out is writing its clips and report there now "
-            f"({held.holder}); wait for it to end (or stop it), or give another folder",
-            param=field.lstrip("-"),
-        )
+        return ReportFolderBusy(held_words(field, folder, held.holder), param=field.lstrip("-"))
 
     return folder_locked(folder, LOCK_FILE, source, busy)
+
+
+def held_words(field: str, folder: Path | str, holder: str) -> str:
+    """How a folder another shoot-out (``holder``) writes in is refused, by a run and a server alike."""
+    return (
+        f"{field} {folder}: another shoot-out is writing its clips and report there now "
+        f"({holder}); wait for it to end (or stop it), or give another folder"
+    )
