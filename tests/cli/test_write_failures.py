@@ -4,6 +4,7 @@ file of that name and its record as they were, with no half-written or hidden fi
 from __future__ import annotations
 
 import errno
+import io
 import os
 import resource
 import shutil
@@ -286,14 +287,22 @@ def test_a_project_file_cut_short_by_a_full_disk_is_never_left_to_be_edited(tmp_
 def test_a_disk_that_fills_as_a_shootout_report_is_written_is_one_line_and_the_clips_are_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.write_bytes
+    real = Path.open
 
-    def full_at_the_report(self: Path, data: Any) -> int:
-        if self.name.startswith(".report-"):  # the page is written last, into a hidden file beside it
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-        return real(self, data)
+    class Full(io.StringIO):
+        """The page's file on a disk with no room left: it opens, and its first write fails."""
 
-    monkeypatch.setattr(Path, "write_bytes", full_at_the_report)
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def full_at_the_report(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = real(self, *args, **kwargs)
+        if not self.name.startswith(".report-"):  # the page is written last, into a hidden file beside it
+            return handle
+        handle.close()
+        return Full()
+
+    monkeypatch.setattr(Path, "open", full_at_the_report)
     prompts = tmp_path / "prompts.yaml"
     prompts.write_text("- a fox\n")
     out = tmp_path / "compare"
