@@ -34,6 +34,7 @@ from reelgen.api.security import (
 )
 from reelgen.api.settings import ApiSettings
 from reelgen.api.wire import JSON_SHAPES, JsonBody, VideoCreate, parse_body
+from reelgen.core.media import no_picture
 from reelgen.core.spec.request import strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
@@ -330,10 +331,6 @@ async def _store_image(request: Request, source: Source, param: str, key: str, s
     return str(path)
 
 
-#: The brands an ISO media file of still pictures starts with: a HEIC/HEIF or AVIF photo, not a clip.
-_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif")
-
-
 def _no_picture(exc: ApiError, data: bytes) -> ApiError:
     """``exc`` said better where the upload is no picture at all: all three were "not a readable image",
     the words for a broken picture, with no way on."""
@@ -341,10 +338,9 @@ def _no_picture(exc: ApiError, data: bytes) -> ApiError:
         return exc
     param = exc.param or "input_reference"
     valid = exc.message.partition("; ")[2]  # "valid formats: JPEG, PNG, ..."
-    if not data:
-        said = "the file is empty (0 bytes): an upload that sent nothing"
-    elif data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        said = "a HEIC/HEIF photo (as an iPhone takes) is not taken here; send it as JPEG or PNG"
+    plainly = no_picture(data[:12], verb="send")
+    if plainly is not None:
+        said = f"{plainly}: an upload that sent nothing" if not data else plainly
     elif _a_clip(data):
         said = "it is a video, not an image; send a still image"
         said += ", or send the clip as source_video to start from it" if param == "input_reference" else ""
