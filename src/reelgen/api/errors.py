@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from reelgen.core.errors import ModelNotAvailable, ReelgenError, WriteFailed, fields_at
+from reelgen.core.spec.lora_files import api_named
 from reelgen.core.spec.request import GenerationRequest
 from reelgen.jobs.records import (
     EngineUnavailable,
@@ -157,14 +158,11 @@ API_PARAM = {
 }
 
 
-#: A LoRA's file as the core names it: a create body names it by ``loras[i].name`` (``GET /v1/loras``).
-_LORA_PATH = re.compile(r"loras\[\d+\]\.path")
-
-
 def api_param(param: str | None) -> str | None:
-    if param and _LORA_PATH.fullmatch(param):  # "loras[0].path" named a field no request has
-        return param.removesuffix(".path") + ".name"
-    return API_PARAM.get(param, param) if param else param
+    """``param`` as a create body names it: a LoRA's file by ``loras[i].name`` (``GET /v1/loras``), as
+    the worker's stored failures do too, and the core's aliased fields by their wire names."""
+    named = api_named(param)
+    return API_PARAM.get(named, named) if named else named
 
 
 def from_reelgen(exc: ReelgenError) -> ApiError:
@@ -203,8 +201,8 @@ def _wire_words(message: str, field: str | None = None) -> str:
     if field is not None and re.split(r"[.\[]", field, maxsplit=1)[0] in FILE_PARAMS:
         return message
     message = re.sub(r"\((\w+)\)", lambda m: f"({API_PARAM.get(m[1], m[1])})", message)
-    if field is not None and _LORA_PATH.fullmatch(field) and message.startswith(f"{field}:"):
-        message = f"{api_param(field)}{message.removeprefix(field)}"
+    if field is not None and api_named(field) != field and message.startswith(f"{field}:"):
+        message = f"{api_named(field)}{message.removeprefix(field)}"
     if (
         field in API_PARAM
         and field not in ("width", "height")
