@@ -48,7 +48,10 @@ def test_a_persons_own_last_image_is_refused_by_a_model_that_cannot_pin_it_not_d
         Image.new("RGB", (64, 64), (90, 120, 150)).save(picture)
     cog = registry.resolve("cogvideox-i2v-tiny")[1]
     fields = {"model": cog.name, "seed": 1, "width": 32, "height": 32}
-    with pytest.raises(InvalidRequest, match="images.1. would be the clip.s last frame, and cogvideox-i2v-tiny cannot pin one"):
+    with pytest.raises(
+        InvalidRequest,
+        match="images.1. would be the clip.s last frame, and cogvideox-i2v-tiny cannot pin one",
+    ):
         resolve_conditioned(fields, frames_for(cog, start, end, 9, crops=False))
     _, used = resolve_conditioned(fields, frames_for(cog, start, end, 9))
     assert used.how == "start_frame" and used.note.startswith("start crop only")
