@@ -19,8 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
+def _at_the_root(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.chdir(ROOT)  # `python -m tests.core.prefork_probe` finds the module from here
+    # Templates of this test's own: in a full run another test of the same process had started the
+    # most a process keeps (MAX_TEMPLATES) or lost one, and spawn then started the probe plainly.
+    monkeypatch.setattr(prefork, "_TEMPLATES", {})
+    monkeypatch.setattr(prefork, "_UNSTARTABLE", set())
+    yield
+    for template in prefork._TEMPLATES.values():
+        template.close()
 
 
 def start(title: str | None = None, **env: str) -> tuple[Any, Any]:
