@@ -83,7 +83,10 @@ def is_clip(path: str) -> bool:
 
     from reelgen.core.video_timing import still_image_kind
 
-    if not Path(path).is_file():
+    try:
+        if not Path(path).is_file():
+            return False
+    except OSError:  # a name too long for any folder: the run says so, with its length
         return False
 
     try:
