@@ -15,7 +15,7 @@ from reelgen.cli.client import KeyOpt, job_path, server_url
 from reelgen.cli.enhance_options import EnhanceInterpolatorOpt, EnhanceUpscalerOpt
 from reelgen.cli.enhance_source import folder_problem, source_problem
 from reelgen.cli.output import QuietOpt, console, fail, output_option, parse_pairs, progress_bar, shown
-from reelgen.cli.typed import VIDEO
+from reelgen.cli.typed import given
 from reelgen.core.atomic import LOOP, link_loop
 from reelgen.core.enhance.out_name import Claim, claim_name
 from reelgen.core.errors import InvalidRequest, ReelgenError
@@ -30,7 +30,8 @@ def enhance(
         str,
         typer.Argument(
             metavar="IN",
-            callback=VIDEO,
+            # Empty refused here; a URL is said by source_problem, which knows --server's video ids.
+            callback=given("a video file"),
             # What each path reads, in the words of its refusals: a server takes fewer kinds than FFmpeg.
             help="A video FFmpeg decodes (MP4, MOV, MKV, WebM, AVI, an animated GIF ...); "
             "with --server an MP4/MOV or WebM/MKV file, or a video id of the server.",
