@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -13,20 +12,7 @@ from typer.testing import CliRunner
 
 from reelgen.cli import app
 from reelgen.core import render
-
-FPS = 25
-
-
-def _clip(path: Path, pictures: list[np.ndarray]) -> Path:
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=FPS)
-        stream.width, stream.height, stream.pix_fmt = 256, 256, "yuv420p"
-        for picture in pictures:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
+from tests.cli.test_s61d_avatar_video_face_first import FPS, _clip
 
 
 @pytest.fixture
