@@ -9,7 +9,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reelgen.api.errors import ApiError, error_response
-from reelgen.core.textfile import repeated_key
+from reelgen.core.json_repeats import repeated_key
 
 #: How deep a request body may nest (JSON arrays and objects, form brackets); the create bodies
 #: need four levels at most, and Python's parsers give up near a thousand.
