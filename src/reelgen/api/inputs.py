@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,8 +32,8 @@ from reelgen.api.security import (
     read_image_header,
 )
 from reelgen.api.settings import ApiSettings
+from reelgen.api.upload_words import said_for_what_it_is
 from reelgen.api.wire import JSON_SHAPES, JsonBody, VideoCreate, parse_body
-from reelgen.core.media import no_picture
 from reelgen.core.spec.request import strength_without_video
 from reelgen.jobs import kinds
 from reelgen.jobs.records import Job
@@ -322,43 +321,13 @@ async def _store_image(request: Request, source: Source, param: str, key: str, s
     try:
         probed = await run_in_threadpool(read_image_header, image, settings.max_image_pixels, param)
     except ApiError as exc:
-        raise await run_in_threadpool(_no_picture, exc, image) from None
+        raise await run_in_threadpool(said_for_what_it_is, exc, image) from None
     await anyio.to_thread.run_sync(functools.partial(decode_image, image, param), limiter=decodes(request))
     sent_as = source.filename if isinstance(source, UploadFile) else source  # the record names it so
     path = await run_in_threadpool(service_of(request).save_input, probed.data, probed.suffix, sent_as)
     saved.paths.append(path)
     saved.digest[key] = hashlib.sha256(image).hexdigest()
     return str(path)
-
-
-def _no_picture(exc: ApiError, data: bytes) -> ApiError:
-    """``exc`` said better where the upload is no picture at all: all three were "not a readable image",
-    the words for a broken picture, with no way on."""
-    if exc.code != "invalid_image" or "not a readable image" not in exc.message:
-        return exc
-    param = exc.param or "input_reference"
-    valid = exc.message.partition("; ")[2]  # "valid formats: JPEG, PNG, ..."
-    plainly = no_picture(data[:12], verb="send")
-    if plainly is not None:
-        said = f"{plainly}: an upload that sent nothing" if not data else plainly
-    elif _a_clip(data):
-        said = "it is a video, not an image; send a still image"
-        said += ", or send the clip as source_video to start from it" if param == "input_reference" else ""
-    else:
-        return exc
-    return ApiError(exc.status, f"{param}: {said}; {valid}", param=param, code=exc.code)
-
-
-def _a_clip(data: bytes) -> bool:
-    """Whether FFmpeg reads ``data`` as a moving picture (not a still it reads as one frame)."""
-    import av
-
-    try:
-        with av.open(io.BytesIO(data)) as container:
-            name = container.format.name
-            return bool(container.streams.video) and not name.endswith("_pipe") and name != "image2"
-    except (av.error.FFmpegError, OSError, ValueError):
-        return False
 
 
 async def save_inputs(
