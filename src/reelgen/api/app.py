@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from reelgen import __version__
 from reelgen.api import (
+    avatar_bodies,
     avatars,
     batches,
     enhance,
@@ -223,7 +224,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         {"file": "The video to enhance (MP4/MOV, WebM/MKV)"},
     )
     schemas["LegacyAnimateForm"] = _form_schema(schemas["LegacyGenerate"], {"image": "Start image"})
-    schemas.update(avatars.openapi_schemas(_form_schema))
+    schemas.update(avatar_bodies.openapi_schemas(_form_schema))
     for schema in schemas.values():
         _rate_as_text(schema.get("properties", {}).get("target_fps"))
     for path in spec.get("paths", {}).values():
