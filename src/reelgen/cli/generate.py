@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +12,7 @@ from pydantic import ValidationError
 from reelgen.cli import typed
 from reelgen.cli.complete import image_model_names, model_names
 from reelgen.cli.enhance_options import GenInterpolatorOpt, GenUpscalerOpt
+from reelgen.cli.generate_checks import is_clip_here, refuse_clips_as_images, weights_without_model
 from reelgen.cli.output import (
     CountOpt,
     QuietOpt,
@@ -283,17 +282,8 @@ def generate(
     if strength is not None and (video is None or task is Task.EXTEND):  # no extend runner reads it
         raise fail(as_option(strength_without_video() if video is None else strength_with_extend()))
     if weights is not None and model == "auto":
-        raise fail(_weights_without_model(weights))
-    for flag, picture in (("--image", image), ("--end-image", end_image)):
-        # A clip here was "not a readable image (cannot identify image file)": said to be one, as animate says.
-        if picture is not None and _is_clip(picture):
-            from reelgen.core.media import IMAGE_FORMATS
-
-            said = f"{flag}: {picture} is not a readable image but a video; valid: {', '.join(sorted(IMAGE_FORMATS))}"
-            if flag == "--image":
-                command = f"reelgen generate PROMPT --video {shlex.quote(picture)}"
-                said += f"; to start from this clip, give it as --video (`{command}`)"
-            raise fail(InvalidRequest(said))
+        raise fail(weights_without_model(weights))
+    refuse_clips_as_images(image, end_image)
     # auto picks for the task the inputs imply (--video: v2v), as the request will infer it; for t2v
     # it picked reelgen-micro, which then could not do the v2v or keyframes run asked for.
     implied = GenerationRequest.model_construct(
@@ -333,20 +323,6 @@ def generate(
     _run(fields, output, vram_budget, device, quiet, gpus, flags, count)
 
 
-def _weights_without_model(weights: str) -> InvalidRequest:
-    """--weights with -m auto: auto picks by what is cached here, so an LTX folder was loaded as
-    reelgen-micro and failed deep in diffusers ("holds a LTXPipeline, not a WanPipeline")."""
-    from reelgen.core.weights import pipeline_named
-
-    held = pipeline_named(Path(weights).expanduser())
-    holds = f" (it holds a {held})" if held else ""
-    return InvalidRequest(
-        f"--weights: name the model they are with -m{holds}, e.g. -m ltx-2b for LTX-Video weights; "
-        "auto picks by the weights cached here, not by these (`reelgen models` lists the models)",
-        param="weights",
-    )
-
-
 def animate(
     image: Annotated[str, typer.Argument(callback=typed.IMAGE, help="The start image.")],
     prompt: Annotated[str, typer.Argument(help="What happens in the video.")] = "",
@@ -382,7 +358,7 @@ def animate(
 
       reelgen animate first.png "it blooms" --end-image last.png -m wan-flf2v
     """
-    if _is_clip(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
+    if is_clip_here(image):  # it was "not a readable image (cannot identify image file ...)", and no way on
         said = (
             "is not a readable image but a video; animate brings a still image to life; to make a video from "
             f"this one, use `reelgen generate PROMPT --video {image}`"
@@ -394,22 +370,6 @@ def animate(
     fields |= dict(end_image=end_image, num_frames=frames, seconds=seconds, width=width, height=height)
     fields |= dict(steps=steps, seed=seed)
     _run(fields, output, vram_budget, device, quiet, flags={**FLAGS, "start_image": "IMAGE"}, count=count)
-
-
-def _is_clip(image: str) -> bool:
-    """``is_clip`` without Pillow's decompression-bomb warning or error: a 12000x9000 photo printed Pillow's
-    "could be decompression bomb DOS attack" warning, and a 20000x10000 one failed as an internal error,
-    where the run refuses either in words (too large, and the most pixels an input image may have)."""
-    from PIL import Image
-
-    from reelgen.core.backends.source_clip import is_clip
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            return is_clip(image)
-        except Image.DecompressionBombError:  # a picture, too large for Pillow's own limit: the run says so
-            return False
 
 
 def register(app: typer.Typer) -> None:
