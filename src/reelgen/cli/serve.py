@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,6 +15,7 @@ from reelgen.cli.client import KeyOpt
 from reelgen.cli.output import console, say_error, shown
 from reelgen.cli.serve_banner import banner, where_data
 from reelgen.cli.serve_data import data_dir_source, no_database, unusable
+from reelgen.cli.serve_socket import cannot_listen, listening_socket
 from reelgen.core.atomic import missing_folders, remove_empty
 from reelgen.jobs._ray_address import head_problem, ignored_address_note, object_store_problem, ray_missing
 
@@ -145,7 +145,7 @@ def serve(
     try:
         sock = listening_socket(settings.host, settings.port)
     except OSError as exc:
-        say_error(_cannot_listen(settings.host, settings.port, exc))
+        say_error(cannot_listen(settings.host, settings.port, exc))
         raise typer.Exit(2) from None
     with sock:
         missing = missing_folders(Path(jobs.data_dir))
@@ -293,40 +293,6 @@ def _typed(ctx: typer.Context, name: str) -> bool:
     """Whether option ``name`` was given on the command line (not by its variable or default)."""
     source = ctx.get_parameter_source(name)
     return source is not None and source.name == "COMMANDLINE"
-
-
-def _cannot_listen(host: str, port: int, exc: OSError) -> str:
-    """Why ``host:port`` cannot be listened on, with the fix that fits the reason."""
-    import errno
-
-    reason = exc.strerror or str(exc)
-    if isinstance(exc, socket.gaierror):
-        return f"--host {host!r} is not an address of this machine ({reason}); try 127.0.0.1 or 0.0.0.0"
-    if exc.errno == errno.EADDRINUSE:
-        hint = "is another server running there? Choose another with --port"
-    elif exc.errno == errno.EACCES:
-        hint = "ports below 1024 need extra rights; choose one above with --port"
-    else:
-        hint = "give --host an address of this machine, such as 127.0.0.1 or 0.0.0.0"
-    return f"cannot listen on {host}:{port} ({reason}); {hint}"
-
-
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port``; raises OSError (address in use ...) before any work starts."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, kind, proto, _, address = infos[0]
-    sock = socket.socket(family, kind, proto)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        # Listening now, not once the engine is up: a bound socket that is not listening lets a
-        # second server bind the same port all through this one's start (Ray: seconds, a cluster
-        # join: minutes), and clients meanwhile were refused instead of waiting in the backlog.
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    return sock
 
 
 def _head_address(value: str) -> str:
