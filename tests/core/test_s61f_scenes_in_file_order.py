@@ -9,7 +9,7 @@ import pytest
 
 from reelgen.core.errors import InvalidRequest
 from reelgen.core.project import ProjectFolder
-from reelgen.core.project.render import chosen_scenes
+from reelgen.core.project.choose import chosen_scenes
 from reelgen.core.project.status import plan_project
 
 PROJECT = """title: Day

@@ -105,8 +105,8 @@ def project_job(
     ``overrides`` over the file's export settings. An export alone is checked
     here whole (every scene rendered as it reads, unless ``allow_stale``).
     """
+    from reelgen.core.project.choose import chosen_scenes
     from reelgen.core.project.export import check_rate
-    from reelgen.core.project.render import chosen_scenes
     from reelgen.core.project.status import plan_project, stale_scenes
 
     project = folder.load()
