@@ -175,13 +175,6 @@ def _methods_of(request: Request) -> list[str]:
     return methods
 
 
-async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    """A job-database error answered here, not by the catch-all: Starlette raises again whatever its
-    ``Exception`` handler answered, and the server then logged uvicorn's "Exception in ASGI
-    application" with a 100-line traceback per request while the database was away."""
-    return await _unexpected(request, exc)
-
-
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     away = database_words(exc)
     if away is not None:
@@ -204,5 +197,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ReelgenError, _reelgen_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(sa.exc.DBAPIError, _database_error)
+    # A job-database error is answered by its own class, not the catch-all: Starlette raises again
+    # whatever its Exception handler answered, and the server then logged "Exception in ASGI
+    # application" with a 100-line traceback per request while the database was away.
+    app.add_exception_handler(sa.exc.DBAPIError, _unexpected)
     app.add_exception_handler(Exception, _unexpected)
